@@ -29,7 +29,7 @@ struct CapSets {
 // Parses cap_to_text(3) form ("cap_setuid=ep"); nullopt when libcap rejects it.
 std::optional<CapSets> caps_from_text(const std::string& text);
 
-// cap_to_text(3) form without libcap's leading "=" noise; "none" for no capabilities.
+// cap_to_text(3) form; "none" for no capabilities.
 // A namespaced set is shown with its owner, as getcap -n does: "cap_setuid=ep [rootid=1000]".
 std::string caps_to_text(const CapSets& caps);
 

@@ -65,6 +65,13 @@ std::string judge_file(const struct stat& st) {
     return {};
 }
 
+// openat(O_DIRECTORY | O_NOFOLLOW) fails with ENOTDIR, not ELOOP, on a symlink; look again so
+// the refusal names the symlink instead of a puzzling "Not a directory".
+bool is_symlink_at(int dir, const std::string& name) {
+    struct stat st {};
+    return ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
 void fill_stat(FileFacts& facts, const struct stat& st) {
     facts.uid = st.st_uid;
     facts.gid = st.st_gid;
@@ -129,8 +136,9 @@ Observed observe(const RootDir& root, const std::string& path) {
             facts.presence = saved == ENOENT                      ? Presence::missing
                              : saved == ELOOP || saved == ENOTDIR ? Presence::unsafe
                                                                   : Presence::unreadable;
-            facts.why = saved == ELOOP ? "directory " + walked + " is a symbolic link"
-                                       : sys_error("openat " + walked, saved);
+            bool link = saved == ELOOP || (saved == ENOTDIR && is_symlink_at(dir.get(), parts[i]));
+            facts.why = link ? "directory " + walked + " is a symbolic link"
+                             : sys_error("openat " + walked, saved);
             return out;
         }
         struct stat st {};

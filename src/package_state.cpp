@@ -80,8 +80,10 @@ size_t line_at(const std::string& path, unsigned long long offset) {
 
 struct Reader {
     std::string package;
-    bool found = false;
-    PackageState state;
+    // One stanza per architecture: on a multiarch system dpkg keeps a foreign instance it
+    // only knows as not-installed (a selection, what a removal left) beside the real one.
+    std::vector<std::pair<std::string, PackageState>> instances;
+    bool in_journal = false;
     std::string error;
 
     // Takes one stanza file; returns false with `error` set when it is unusable.
@@ -156,9 +158,34 @@ struct Reader {
         std::string version = section.FindS("Version");
         if (version.empty() && abbrev[1] != 'n')
             return fail("package " + name + ": no Version field in state " + status);
-        found = true;
-        state = {name, version, status, abbrev};
+        std::string arch = section.FindS("Architecture");
+        auto slot = std::find_if(instances.begin(), instances.end(),
+                                 [&](const auto& i) { return i.first == arch; });
+        // In the journal dpkg records a cross-grade: a stanza of another architecture takes
+        // over the package's only present instance instead of getting a slot of its own.
+        if (in_journal && section.FindS("Multi-Arch") != "same") {
+            auto present = [](const auto& i) { return i.second.abbrev[1] != 'n'; };
+            if (std::count_if(instances.begin(), instances.end(), present) == 1)
+                slot = std::find_if(instances.begin(), instances.end(), present);
+        }
+        std::pair<std::string, PackageState> taken{arch, {name, version, status, abbrev}};
+        if (slot != instances.end())
+            *slot = taken;
+        else
+            instances.push_back(taken);
         return true;
+    }
+
+    // dpkg lets only one instance of a package that is not Multi-Arch: same have files; that
+    // is the one the watched files belong to. Failing that, one dpkg still has a version of.
+    const PackageState* chosen() const {
+        for (const auto& i : instances)
+            if (i.second.installed_files())
+                return &i.second;
+        for (const auto& i : instances)
+            if (i.second.abbrev[1] != 'n')
+                return &i.second;
+        return instances.empty() ? nullptr : &instances.back().second;
     }
 };
 
@@ -228,6 +255,7 @@ PackageQuery query_package(const std::string& admindir, const std::string& packa
         return result;
     }
     std::sort(journal.begin(), journal.end());
+    reader.in_journal = true;
     for (const auto& entry : journal) {
         if (!reader.read(updates + "/" + entry.second, false)) {
             result.error = reader.error;
@@ -235,8 +263,8 @@ PackageQuery query_package(const std::string& admindir, const std::string& packa
         }
     }
 
-    if (reader.found)
-        result.state = reader.state;
+    if (const PackageState* s = reader.chosen())
+        result.state = *s;
     else
         result.state = {package, "", "unknown ok not-installed", "un"};
     return result;

@@ -68,9 +68,10 @@ Plan plan_apply(const FileFacts& f, const Wanted& w) {
     if (current != target)
         p.steps.push_back({StepKind::set_mode, {}, target});
 
-    // Should the capability not stick, a file found with neither mechanism gets the setuid
-    // bit back, unless the administrator's override says it must not have one.
-    if (!caps_ok && !has_setuid(f) && !has_effective_caps(f)) {
+    // Should the capability not stick, a file found without the setuid bit gets it back: a
+    // capability other than the wanted one does not do the file's job either. Unless the
+    // administrator's override says the file must not be setuid.
+    if (!caps_ok && !has_setuid(f)) {
         mode_t with_setuid =
             w.override ? (w.override->mode & permission_bits) : (current | S_ISUID);
         if (with_setuid & S_ISUID)
@@ -145,7 +146,9 @@ Verdict judge(const FileFacts& f, const Wanted& w) {
     }
     bool caps = has_wanted_caps(f, w);
     bool setuid = has_setuid(f) && f.uid == 0;
-    if (caps && setuid)
+    // Any capability beside the setuid bit is mixed, ours or not: restore would remove it,
+    // so Debian's default it is not.
+    if (setuid && !f.caps.empty())
         return Verdict::mixed;
     if (setuid)
         return Verdict::setuid;
