@@ -34,8 +34,9 @@ if [[ -n ${UFC_PROGRAM:-} && ! -x ${UFC_PROGRAM} ]]; then
     ufc_cannot_run "UFC_PROGRAM=$UFC_PROGRAM is not an executable file"
 fi
 ufc_install_traps
+ufc_remove_stale ufc-fast "${TMPDIR:-/var/tmp}"
 
-work=$(mktemp -d "${TMPDIR:-/var/tmp}/ufc-fast.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/ufc-fast-$$.XXXXXX")
 ufc_at_exit "rm -rf '$work'"
 # The throwaway user must reach its files below here.
 chmod 0755 "$work"
@@ -46,6 +47,8 @@ ufc_add_user "$user" "$work/home"
 uid=$ufc_user_uid
 gid=$ufc_user_gid
 subid=$ufc_user_subid
+ufc_as_user "$user" unshare --user --map-root-user true 2>/dev/null ||
+    ufc_cannot_run "unprivileged user namespaces are not available on this machine"
 
 deb=$(ufc_uidmap_deb "$cache") || ufc_cannot_run "could not download Debian's uidmap .deb"
 dpkg-deb -x "$deb" "$work/deb"
@@ -56,8 +59,18 @@ echo "using $(basename "$deb")"
 # setuid file only makes its runner root there if its owner is that namespace's root, and
 # uidmap-filecaps refuses files and directories not owned by root.
 make_root() { # DIR
-    local dir=$1 tool
-    install -d -m 0755 -o "$uid" -g "$gid" "$dir" "$dir/usr" "$dir/usr/bin"
+    local dir=$1 tool sub
+    for sub in "" /usr /usr/bin /etc /var /var/lib /var/lib/dpkg /var/lib/dpkg/updates; do
+        install -d -m 0755 -o "$uid" -g "$gid" "$dir$sub"
+    done
+    # The package database and account files the program reads under --root: uidmap
+    # installed, as the .deb's own control fields say.
+    { dpkg-deb -f "$deb" Package Version Architecture Priority Section Maintainer |
+          sed '/^Package:/a Status: install ok installed'
+      echo; } >"$dir/var/lib/dpkg/status"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$dir/etc/passwd"
+    printf 'root:x:0:\n' >"$dir/etc/group"
+    chown -R "$uid:$gid" "$dir/etc" "$dir/var/lib/dpkg/status"
     for tool in newuidmap newgidmap; do
         cp "$work/deb/usr/bin/$tool" "$dir/usr/bin/$tool"
         # chown clears the setuid bit, so the mode comes after it.
@@ -140,6 +153,7 @@ if [[ -n ${UFC_PROGRAM:-} ]]; then
         ufc_fail "set-up" "uidmap-filecaps apply --root failed inside the namespace"
         ufc_finish
     fi
+    printf '%s\n' "$out" | sed 's/^/  /'
 else
     how="setcap run as root of the namespace (UFC_PROGRAM unset)"
     if ! out=$(in_namespace setcap "$work/fixed/usr/bin/newuidmap" cap_setuid=ep 2>&1 &&

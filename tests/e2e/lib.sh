@@ -6,6 +6,8 @@
 # runs as one of those unprivileged users, as it would on a user's machine.
 
 ufc_e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The test's own output, for the clean-up on exit (see ufc_install_traps).
+exec {ufc_out}>&1 {ufc_err}>&2
 ufc_passed=0
 ufc_failed=0
 
@@ -25,7 +27,7 @@ ufc_fail() { # STEP TEXT...
     printf '%s: FAIL - %s\n' "$step" "$*"
 }
 
-# Prints the closing tally (a line CI's log reader understands) and exits 1 on any failure.
+# Prints the closing tally (a line CI's log reader understands); fails if any check failed.
 ufc_finish() {
     printf '%d passed, %d failed\n' "$ufc_passed" "$ufc_failed"
     ((ufc_failed == 0))
@@ -90,11 +92,14 @@ ufc_run_undo() {
     ufc_undo=()
 }
 
+# A trap runs wherever the signal finds the script, possibly inside a function whose output
+# goes to a log file that the undo then deletes; so it reports on the test's own output,
+# kept as ufc_out and ufc_err when this file is sourced.
 ufc_install_traps() {
-    trap 'ufc_run_undo' EXIT
+    trap 'ufc_run_undo >&"$ufc_out" 2>&"$ufc_err"' EXIT
     # Turn signals into a normal exit so the EXIT trap runs once and the status says why.
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    trap 'echo "interrupted, cleaning up" >&"$ufc_err"; exit 130' INT
+    trap 'echo "terminated, cleaning up" >&"$ufc_err"; exit 143' TERM
 }
 
 # --- Throwaway users ---------------------------------------------------------------------------
@@ -111,7 +116,9 @@ ufc_add_user() { # NAME HOME
         -K SUB_UID_COUNT=65536 -K SUB_GID_COUNT=65536 "$name"
     ufc_at_exit "ufc_remove_user $name"
 
+    # shellcheck disable=SC2034 # results for the caller
     ufc_user_uid=$(id -u "$name")
+    # shellcheck disable=SC2034
     ufc_user_gid=$(id -g "$name")
     ufc_user_subid=$(ufc_subid_start "$name" /etc/subuid)
     local gstart
@@ -127,19 +134,35 @@ ufc_subid_start() { # NAME FILE
     awk -F: -v n="$1" '$1 == n && $3 >= 65536 { print $2; exit }' "$2"
 }
 
+# Sets ufc_ruid to the real uid of a process (from /proc/PID/status); fails when it is gone.
+# A variable, not output: this runs for every process, and $(...) would fork each time.
+ufc_process_uid() { # PID
+    local key value
+    ufc_ruid=
+    while read -r key value _; do
+        [[ $key == Uid: ]] && { ufc_ruid=$value; return 0; }
+    done 2>/dev/null <"/proc/$1/status" || true
+    return 1
+}
+
 # Ends every process running as the user or as one of its subordinate ids (its containers),
 # one pid at a time. Such processes can only be ones this test started: the user is ours.
 ufc_kill_user_processes() { # UID SUBID_START
-    local uid=$1 first=$2 status pid ruid
-    for status in /proc/[0-9]*/status; do
-        pid=${status#/proc/}
-        pid=${pid%/status}
-        ruid=$(awk '/^Uid:/ { print $2; exit }' "$status" 2>/dev/null) || continue
-        [[ -n $ruid ]] || continue
-        if ((ruid == uid || (ruid >= first && ruid < first + 65536))); then
-            kill -KILL "$pid" 2>/dev/null || true
+    local uid=$1 first=$2 dir
+    for dir in /proc/[0-9]*; do
+        ufc_process_uid "${dir#/proc/}" || continue
+        if ((ufc_ruid == uid || (ufc_ruid >= first && ufc_ruid < first + 65536))); then
+            kill -KILL "${dir#/proc/}" 2>/dev/null || true
         fi
     done
+}
+
+ufc_user_has_processes() { # UID
+    local dir
+    for dir in /proc/[0-9]*; do
+        ufc_process_uid "${dir#/proc/}" && ((ufc_ruid == $1)) && return 0
+    done
+    return 1
 }
 
 ufc_remove_user() { # NAME
@@ -147,6 +170,12 @@ ufc_remove_user() { # NAME
     uid=$(id -u "$name" 2>/dev/null) || return 0
     first=$(ufc_subid_start "$name" /etc/subuid)
     ufc_kill_user_processes "$uid" "${first:-0}"
+    # userdel refuses a user with processes; give the killed ones a moment to be reaped.
+    local tries
+    for ((tries = 0; tries < 50; tries++)); do
+        ufc_user_has_processes "$uid" || break
+        sleep 0.1
+    done
     # userdel also drops the user's subordinate ranges; -r removes the home and what the
     # user's containers left in it (files owned by subordinate ids, removable only by root).
     userdel --remove "$name" 2>/dev/null || userdel "$name"
@@ -160,43 +189,66 @@ ufc_as_user() { # NAME [NAME=VALUE...] COMMAND...
     shift
     local home
     home=$(getent passwd "$name" | cut -d: -f6)
-    (cd / && setpriv --reuid="$name" --regid="$name" --init-groups -- \
-        env -i HOME="$home" USER="$name" LOGNAME="$name" SHELL=/bin/sh LANG=C.UTF-8 \
-        PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@")
+    # Podman's pause process outlives the command: it must not hold the test's output open,
+    # or CTest would wait for it.
+    (cd / && exec {ufc_out}>&- {ufc_err}>&- && setpriv --reuid="$name" --regid="$name" \
+        --init-groups -- env -i HOME="$home" USER="$name" LOGNAME="$name" SHELL=/bin/sh \
+        LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@")
 }
 
 # --- Debian's real uidmap package ------------------------------------------------------------
-# Downloads it once into the cache folder (never touching this machine's own /usr/bin) and
-# prints the path of the .deb.
+# Downloads it into the cache folder (never touching this machine's own /usr/bin) and prints
+# the path of the .deb. A copy younger than a week is reused: asking apt which version is
+# current costs seconds, more than the fast test itself.
 ufc_uidmap_deb() { # CACHE_DIR
-    local dir=$1 deb
+    local dir=$1 deb tmp
     mkdir -p "$dir"
-    deb=$(ufc_cached_uidmap "$dir")
-    if [[ -z $deb ]]; then
-        # apt's download sandbox user must be able to write into the folder; a private
-        # temporary one avoids changing the cache folder's owner.
-        local tmp
-        tmp=$(mktemp -d)
-        chmod 0755 "$tmp"
-        chown _apt "$tmp" 2>/dev/null || true
-        if ! (cd "$tmp" && apt-get download uidmap >/dev/null 2>&1); then
-            apt-get update >/dev/null 2>&1 || true
-            (cd "$tmp" && apt-get download uidmap >/dev/null 2>&1) ||
-                { rm -rf "$tmp"; return 1; }
-        fi
-        mv "$tmp"/uidmap_*.deb "$dir/"
-        rm -rf "$tmp"
-        deb=$(ufc_cached_uidmap "$dir")
+    deb=$(find "$dir" -maxdepth 1 -name 'uidmap_*.deb' -mtime -7 | sort -V | tail -n 1)
+    if [[ -n $deb ]]; then
+        printf '%s\n' "$deb"
+        return 0
     fi
-    printf '%s\n' "$deb"
+
+    # apt drops privileges to its _apt user for downloads, which must be able to write
+    # there; a private temporary folder avoids changing the cache folder's owner.
+    tmp=$(mktemp -d)
+    chmod 0755 "$tmp"
+    chown _apt "$tmp" 2>/dev/null || true
+    if ! (cd "$tmp" && apt-get download uidmap >/dev/null 2>&1); then
+        apt-get update >/dev/null 2>&1 || true
+        (cd "$tmp" && apt-get download uidmap >/dev/null 2>&1) || { rm -rf "$tmp"; return 1; }
+    fi
+    rm -f "$dir"/uidmap_*.deb
+    deb=$(find "$tmp" -maxdepth 1 -name 'uidmap_*.deb')
+    # The download keeps the archive's date; the cache's age is counted from now.
+    touch "$deb"
+    mv "$deb" "$dir/"
+    rm -rf "$tmp"
+    printf '%s\n' "$dir/$(basename "$deb")"
 }
 
-# The cached uidmap .deb whose version is the one apt would install now, if there is one.
-ufc_cached_uidmap() { # CACHE_DIR
-    local want file
-    want=$(apt-cache policy uidmap 2>/dev/null | awk '/Candidate:/ { print $2 }')
-    for file in "$1"/uidmap_*.deb; do
-        [[ -e $file ]] || continue
-        [[ $(dpkg-deb -f "$file" Version) == "$want" ]] && { printf '%s\n' "$file"; return; }
+# --- Leftovers of a killed run -----------------------------------------------------------------
+# A run killed outright (CTest's timeout kills without a signal a trap can see) leaves its
+# users and folders. They carry the pid of the run that made them, PREFIX-...-PID for users
+# and PREFIX-PID.XXXXXX for folders; those whose run is gone are removed.
+ufc_remove_stale() { # PREFIX FOLDER...
+    local prefix=$1 name pid folder path
+    shift
+    while IFS=: read -r name _; do
+        [[ $name == "$prefix"-* ]] || continue
+        pid=${name##*-}
+        [[ $pid =~ ^[0-9]+$ && ! -e /proc/$pid ]] || continue
+        echo "removing user $name, left by an earlier run"
+        ufc_remove_user "$name"
+    done < <(cat /etc/passwd) # a snapshot: userdel rewrites the file meanwhile
+    for folder in "$@"; do
+        for path in "$folder/$prefix"-*.*; do
+            [[ -d $path ]] || continue
+            pid=${path##*/"$prefix"-}
+            pid=${pid%%.*}
+            [[ $pid =~ ^[0-9]+$ && ! -e /proc/$pid ]] || continue
+            echo "removing $path, left by an earlier run"
+            rm -rf "$path"
+        done
     done
 }

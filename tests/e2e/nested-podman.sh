@@ -17,8 +17,12 @@
 #   UFC_DEB_DIR    folder holding uidmap-filecaps_*.deb (required; unset means skip, or fail
 #                  in CI)
 #   UFC_CACHE_DIR  keeps the Debian base tarball and the uidmap .deb between runs
-#   UFC_KEEP_LOGS  a folder to copy the build and run logs to (they are printed on failure)
+#   UFC_KEEP_LOGS  a folder to copy the build and run logs to (their ends are printed on
+#                  failure)
 #   CI=true        a missing prerequisite is a failure instead of a skip (exit 77)
+#
+# The script stops itself after 22 minutes (a slow archive), before CTest's limit of 25 would
+# kill it with no chance to clean up. Here it took 3.5 to 8.5 minutes, by load and archive.
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
@@ -29,6 +33,7 @@ readonly cache=${UFC_CACHE_DIR:-${TMPDIR:-/var/tmp}/uidmap-filecaps-test-cache}
 # the archive's security updates.
 readonly base_max_age_days=7
 readonly image=localhost/ufc-e2e
+readonly time_budget=1320
 # What step 3 must print: root is the podman user itself, then its 64535 subordinate ids.
 readonly want_map=$'0 1000 1\n1 1001 64535'
 
@@ -37,17 +42,28 @@ ufc_require_root
 if [[ -z ${UFC_DEB_DIR:-} ]]; then
     ufc_cannot_run "UFC_DEB_DIR is not set (the folder with uidmap-filecaps_*.deb)"
 fi
-helper_deb=$(ls -1 "$UFC_DEB_DIR"/uidmap-filecaps_*.deb 2>/dev/null | sort -V | tail -n 1) ||
-    true
+helper_deb=$(find "$UFC_DEB_DIR" -maxdepth 1 -name 'uidmap-filecaps_*.deb' 2>/dev/null |
+    sort -V | tail -n 1) || true
 [[ -n $helper_deb ]] || ufc_cannot_run "no uidmap-filecaps_*.deb in UFC_DEB_DIR=$UFC_DEB_DIR"
 ufc_require_packages podman runc uidmap mmdebstrap
 ufc_install_traps
+ufc_remove_stale ufc-e2e "${TMPDIR:-/var/tmp}" /run
 
 started=$SECONDS
-work=$(mktemp -d "${TMPDIR:-/var/tmp}/ufc-e2e.XXXXXX")
+readonly deadline=$((SECONDS + time_budget))
+# shellcheck disable=SC2016 # expanded when the clean-up runs, not now
+ufc_at_exit 'echo "clean-up done, $((SECONDS - started)) s in all"'
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/ufc-e2e-$$.XXXXXX")
 ufc_at_exit "rm -rf '$work'"
 chmod 0755 "$work"
 mkdir "$work/logs"
+# The users' runtime folders (XDG_RUNTIME_DIR), kept short on purpose: conmon's sockets live
+# below them and a unix socket path holds at most 108 bytes. With a 39-character runtime
+# folder every `podman run` here sat 20 s in "Exceeded conmon timeout waiting for container
+# to exit"; /run is also where a login session would put them.
+runtime=$(mktemp -d "/run/ufc-e2e-$$.XXXXXX")
+ufc_at_exit "rm -rf '$runtime'"
+chmod 0755 "$runtime"
 if [[ -n ${UFC_KEEP_LOGS:-} ]]; then
     ufc_at_exit "mkdir -p '$UFC_KEEP_LOGS' && cp '$work'/logs/* '$UFC_KEEP_LOGS'/ || true"
 fi
@@ -56,10 +72,11 @@ echo "helper package: $helper_deb"
 # A user for rootless Podman on this machine, set up for what this VM allows: runc (crun
 # refuses hybrid cgroups here), cgroupfs and a file events log (no systemd user session),
 # overlay storage, and its own runtime folder.
-add_podman_user() { # NAME
-    local name=$1 home=$work/home-$1 conf
+add_podman_user() { # NAME SHORT-NAME
+    local name=$1 home=$work/home-$2 conf
     ufc_add_user "$name" "$home"
-    install -d -m 0700 -o "$ufc_user_uid" -g "$ufc_user_gid" "$work/run-$name"
+    runtime_of[$name]=$runtime/$2
+    install -d -m 0700 -o "$ufc_user_uid" -g "$ufc_user_gid" "${runtime_of[$name]}"
     # Registered after the user, so it runs before the user is removed.
     ufc_at_exit "stop_pause_process $name"
 
@@ -73,10 +90,17 @@ add_podman_user() { # NAME
 
 # Rootless Podman leaves a pause process holding its user namespace; its pid is on file.
 stop_pause_process() { # NAME
-    local pidfile=$work/run-$1/libpod/tmp/pause.pid pid
+    local pidfile=${runtime_of[$1]}/libpod/tmp/pause.pid pid
     [[ -s $pidfile ]] || return 0
     pid=$(<"$pidfile")
     kill "$pid" 2>/dev/null || true
+}
+
+# Seconds left of the run's budget, at most LIMIT; fails when none are left.
+time_left() { # LIMIT
+    local left=$((deadline - SECONDS))
+    ((left > 0)) || { echo "out of time: the run's budget of $time_budget s is spent"; return 1; }
+    echo $((left < $1 ? left : $1))
 }
 
 # Podman as one of the test users. A time limit per command makes a hang a clear failure.
@@ -87,7 +111,8 @@ podman_as() { # NAME [timeout=SECONDS] PODMAN-ARGS...
         limit=${1#timeout=}
         shift
     fi
-    ufc_as_user "$name" XDG_RUNTIME_DIR="$work/run-$name" \
+    limit=$(time_left "$limit") || { echo "$limit" >&2; return 124; }
+    ufc_as_user "$name" XDG_RUNTIME_DIR="${runtime_of[$name]}" \
         timeout --kill-after=10 "$limit" podman "$@"
 }
 
@@ -112,13 +137,14 @@ normalize_map() { # FILE -> the uid_map lines with single spaces
 # The nested command of steps 2, 3, 4 and 6 and its verdict. EXPECT is fail or pass.
 check_nested_unshare() { # STEP USER IMAGE EXPECT WHAT
     local step=$1 user=$2 img=$3 expect=$4 what=$5 rc=0
-    local log=$work/logs/$step-unshare.log
+    local log=$work/logs/${step// /}-unshare.log
     run_in_image "$user" "$img" "$log" podman unshare cat /proc/self/uid_map || rc=$?
     local map
     map=$(normalize_map "$log")
     if [[ $expect == fail ]]; then
         if ((rc != 0)) && grep -q 'write to uid_map failed' "$log"; then
-            ufc_pass "$step" "reproduced without the helper: $(grep -m1 'write to uid_map' "$log")"
+            ufc_pass "$step" "reproduced without the helper:" \
+                "$(grep -m1 -o 'newuidmap: write to uid_map failed[^"\]*' "$log")"
             grep -m1 'cannot set up namespace' "$log" | sed 's/^/    /' || true
             return 0
         fi
@@ -143,14 +169,16 @@ step1() {
         # mmdebstrap without a mirror argument uses Debian's default archive and adds the
         # security and updates suites for a stable release, as the official image has.
         # stdin from /dev/null: nothing to read, and no prompt can wait for an answer.
-        if ! mmdebstrap --variant=minbase --mode=root --format=tar bookworm "$base_tar.new" \
-                </dev/null >"$work/logs/mmdebstrap.log" 2>&1; then
-            rm -f "$base_tar.new"
+        local limit
+        limit=$(time_left 600) || { ufc_fail "step 1" "$limit"; return 1; }
+        if ! timeout "$limit" mmdebstrap --variant=minbase --mode=root --format=tar \
+                bookworm "$base_tar.new-$$" </dev/null >"$work/logs/mmdebstrap.log" 2>&1; then
+            rm -f "$base_tar.new-$$"
             ufc_fail "step 1" "mmdebstrap of a bookworm minbase root failed"
             show_log "$work/logs/mmdebstrap.log"
             return 1
         fi
-        mv "$base_tar.new" "$base_tar"
+        mv "$base_tar.new-$$" "$base_tar"
     fi
 
     # Tagged as the official image is, so `FROM debian:bookworm` resolves to it, as it would
@@ -191,6 +219,7 @@ step2() {
 # Inside the fixed image, as its podman user: a tiny image from a local tarball (dash and the
 # libraries it loads, taken from the image itself: nothing can be pulled), run with
 # `podman run`. It prints its own uid_map, so the inner container's mapping shows too.
+# shellcheck disable=SC2016 # a script for the container's shell, expanded there
 readonly inner_run='
 set -e
 cd /
@@ -202,7 +231,7 @@ podman run --rm localhost/tiny /usr/bin/dash -c \
 '
 
 check_inner_run() { # STEP USER IMAGE
-    local step=$1 user=$2 img=$3 rc=0 log=$work/logs/$1-inner-run.log
+    local step=$1 user=$2 img=$3 rc=0 log=$work/logs/${1// /}-inner-run.log
     run_in_image "$user" "$img" "$log" bash -c "$inner_run" || rc=$?
     if ((rc == 0)) && grep -q '^inner container runs$' "$log"; then
         local map
@@ -218,9 +247,15 @@ check_inner_run() { # STEP USER IMAGE
 
 fixed_built=
 reinstalled_built=
+# The helper's own log lines in a build (its maintainer scripts' output).
+show_helper_lines() { # LOG
+    grep '^uidmap-filecaps' "$1" | head -n 6 | sed 's/^/    build: /' || true
+}
+
 step3() {
     build_image "step 3" "$image:fixed" "$work/ctx" || return 1
     fixed_built=1
+    show_helper_lines "$work/logs/build-fixed.log"
     check_nested_unshare "step 3" "$user_a" "$image:fixed" pass "with the helper" || true
     check_inner_run "step 3" "$user_a" "$image:fixed"
 }
@@ -248,13 +283,14 @@ EOF
         return 1
     fi
     echo "    dpkg -i $(basename "$uidmap_deb"): the helper's trigger ran"
+    show_helper_lines "$work/logs/build-reinstalled.log"
     check_nested_unshare "step 4" "$user_a" "$image:reinstalled" pass \
         "after dpkg -i uidmap"
 }
 
 # --- Step 5: the program's own verdict -----------------------------------------------------
 check_status() { # STEP IMAGE
-    local step=$1 img=$2 rc=0 log=$work/logs/$1-status-${2##*:}.log path bad=
+    local step=$1 img=$2 rc=0 log=$work/logs/${1// /}-status-${2##*:}.log path bad=
     run_in_image "$user_a" "$img" "$log" uidmap-filecaps status || rc=$?
     for path in /usr/bin/newuidmap /usr/bin/newgidmap; do
         # The verdict is a word of its own on the file's line.
@@ -297,8 +333,13 @@ step6() {
 # --- Run -----------------------------------------------------------------------------------
 user_a=ufc-e2e-a-$$
 user_b=ufc-e2e-b-$$
-add_podman_user "$user_a"
-add_podman_user "$user_b"
+declare -A runtime_of
+add_podman_user "$user_a" a
+add_podman_user "$user_b" b
+# Rootless Podman stands on unprivileged user namespaces; where the kernel forbids them no
+# step could say anything about the helper.
+ufc_as_user "$user_a" unshare --user --map-root-user true 2>/dev/null ||
+    ufc_cannot_run "unprivileged user namespaces are not available on this machine"
 
 uidmap_deb=$(ufc_uidmap_deb "$cache") ||
     ufc_cannot_run "could not download Debian's uidmap .deb for step 4"
@@ -313,13 +354,19 @@ chmod -R a+rX "$work/ctx"
 not_run() { # STEP WHY
     ufc_fail "$1" "not run: $2"
 }
-if step1; then
-    step2 || true
-    step3 || true
+timed() { # STEP-FUNCTION
+    local t0=$SECONDS rc=0
+    "$1" || rc=$?
+    echo "    ($1 took $((SECONDS - t0)) s)"
+    return $rc
+}
+if timed step1; then
+    timed step2 || true
+    timed step3 || true
     if [[ -n $fixed_built ]]; then
-        step4 || true
-        step5 || true
-        step6 || true
+        timed step4 || true
+        timed step5 || true
+        timed step6 || true
     else
         for n in 4 5 6; do not_run "step $n" "the image with the helper was not built"; done
     fi
@@ -327,5 +374,5 @@ else
     for n in 2 3 4 5 6; do not_run "step $n" "no base image"; done
 fi
 
-echo "total time: $((SECONDS - started)) s"
+echo "total time before clean-up: $((SECONDS - started)) s"
 ufc_finish
