@@ -16,11 +16,6 @@ bool has_wanted_caps(const FileFacts& f, const Wanted& w) {
     return !f.caps.empty() && f.caps.same_sets(w.caps) && f.caps.nsowner == 0;
 }
 
-// A working capability of any kind: not necessarily ours, but it grants something here.
-bool has_effective_caps(const FileFacts& f) {
-    return !f.caps.empty() && f.caps.nsowner == 0;
-}
-
 // The override is the administrator's word on owner, group and mode; we add the capability
 // but never weaken it into something unsafe.
 std::string judge_override(const OverrideIds& o) {
