@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "admin_policy.hpp"
 
+#include "text_lines.hpp"
+
 #include <charconv>
 
 namespace ufc {
@@ -12,17 +14,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
     return s;
-}
-
-template <class Visit>
-void each_line(std::string_view text, Visit visit) {
-    size_t number = 0;
-    while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        visit(++number, line);
-    }
 }
 
 std::optional<bool> parse_bool(std::string_view v) {
@@ -37,7 +28,7 @@ std::optional<bool> parse_bool(std::string_view v) {
 
 Settings parse_settings(std::string_view text) {
     Settings s;
-    each_line(text, [&](size_t n, std::string_view raw) {
+    for_each_line(text, [&](size_t n, std::string_view raw) {
         std::string_view line = trim(raw);
         if (line.empty() || line.front() == '#')
             return;
@@ -63,7 +54,7 @@ Settings parse_settings(std::string_view text) {
 
 StatOverrideParse parse_statoverride(std::string_view text) {
     StatOverrideParse out;
-    each_line(text, [&](size_t n, std::string_view raw) {
+    for_each_line(text, [&](size_t n, std::string_view raw) {
         std::string_view line = trim(raw);
         if (line.empty())
             return;

@@ -153,18 +153,13 @@ Finding user_finding(const Who& who) {
             ""};
 }
 
-const char* label(Level level) {
-    switch (level) {
-    case Level::ok:
-        return "ok";
-    case Level::info:
-        return "info";
-    case Level::warn:
-        return "WARN";
-    case Level::fail:
-        return "FAIL";
-    }
-    return "?";
+// The text output shouts the verdicts that need attention; JSON keeps the plain words.
+std::string label(Level level) {
+    std::string word = to_string(level);
+    if (level == Level::warn || level == Level::fail)
+        for (char& c : word)
+            c = static_cast<char>(c - 'a' + 'A');
+    return word;
 }
 
 void print_text(const std::vector<Finding>& findings, const std::string& user, size_t failed) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "doctor_subids.hpp"
 
+#include "text_lines.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -16,18 +18,6 @@ constexpr uint64_t first_free_candidate = 100000;
 // The overflow id: the kernel shows every unmapped id as 65534, and Debian's nobody and
 // nogroup own nothing, so a range covering it gives nobody's files to no one.
 constexpr uint64_t overflow_id = 65534;
-
-// Splits text into lines, calling visit(line, number) with 1-based numbers.
-template <class Visit>
-void each_line(std::string_view text, Visit visit) {
-    size_t number = 0;
-    while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        visit(line, ++number);
-    }
-}
 
 std::optional<uint64_t> decimal(std::string_view text) {
     uint64_t value = 0;
@@ -48,7 +38,7 @@ std::string quoted(std::string_view line) {
 // Visits "name:x:id:gid:..." entries of passwd or group text: visit(name, id, gid-or-nullopt).
 template <class Visit>
 void each_account(std::string_view text, Visit visit) {
-    each_line(text, [&](std::string_view line, size_t) {
+    for_each_line(text, [&](size_t, std::string_view line) {
         std::string_view fields[4];
         size_t n = 0;
         while (n < 4) {
@@ -340,7 +330,7 @@ Finding check_mapped(const Context& c) {
 
 SubidParse parse_subids(std::string_view text) {
     SubidParse out;
-    each_line(text, [&out](std::string_view line, size_t number) {
+    for_each_line(text, [&out](size_t number, std::string_view line) {
         if (line.empty() || line.front() == '#')
             return;
         auto error = [&](const std::string& what) {
@@ -369,7 +359,7 @@ SubidParse parse_subids(std::string_view text) {
 std::optional<std::vector<IdMapEntry>> parse_id_map(std::string_view text) {
     std::vector<IdMapEntry> map;
     bool ok = true;
-    each_line(text, [&](std::string_view line, size_t) {
+    for_each_line(text, [&](size_t, std::string_view line) {
         uint64_t v[3];
         size_t n = 0;
         while (ok) {
