@@ -9,6 +9,10 @@
 #   step 4  uidmap reinstalled with dpkg -i in a further build step (trigger): still passes
 #   step 5  `uidmap-filecaps status` in the image: ok for both files
 #   step 6  image saved, loaded by a second user: still passes
+#   step 7  outer container with --cap-drop setuid,setgid: nested `podman unshare` fails and
+#           `uidmap-filecaps doctor` names the bounding set (text and --json)
+#   step 8  outer container with --security-opt=no-new-privileges: it fails and `doctor`
+#           names no_new_privs
 #
 # All Podman work runs as throwaway unprivileged users this script creates and removes. No
 # registry is contacted; the builds reach Debian's archive through the host network.
@@ -125,9 +129,19 @@ show_log() { # FILE
 # Runs a command in the image as its `podman` user, inside a rootless container of USER with
 # no network (this VM's /dev/net/tun is closed to users). Output goes to LOG.
 run_in_image() { # USER IMAGE LOG COMMAND...
-    local user=$1 img=$2 log=$3
+    run_in_image_with "$1" "$2" "$3" -- "${@:4}"
+}
+
+# The same, with more options for the outer `podman run` (steps 7 and 8 take privileges away).
+run_in_image_with() { # USER IMAGE LOG OPTION... -- COMMAND...
+    local user=$1 img=$2 log=$3 opts=()
     shift 3
-    podman_as "$user" run --rm --network none "$img" "$@" >"$log" 2>&1
+    while [[ $1 != -- ]]; do
+        opts+=("$1")
+        shift
+    done
+    shift
+    podman_as "$user" run --rm --network none "${opts[@]}" "$img" "$@" >"$log" 2>&1
 }
 
 normalize_map() { # FILE -> the uid_map lines with single spaces
@@ -330,6 +344,86 @@ step6() {
     check_inner_run "step 6" "$user_b" "$image:fixed"
 }
 
+# --- Steps 7 and 8: a blocked outer container, and doctor's diagnosis ----------------------
+# The doctor's text line for CHECK in LOG ("VERDICT CHECK: message ... Fix: ..."), if any.
+doctor_line() { # LOG CHECK
+    grep -m1 -E "^[A-Za-z]+ +$2: " "$1" || true
+}
+
+# The verdict of check ID in doctor --json output. nlohmann's json keeps an object's keys
+# sorted, so within a check "id" comes before "verdict"; the first verdict after the id line
+# is that check's.
+json_verdict() { # LOG ID
+    awk -v id="$2" '
+        $0 ~ "\"id\": \"" id "\"" { found = 1; next }
+        found && match($0, /"verdict": "[a-z]+"/) {
+            v = substr($0, RSTART, RLENGTH); sub(/.*: "/, "", v); sub(/"$/, "", v)
+            print v; exit
+        }' "$1"
+}
+
+# Runs the fixed image with OPTION... on the outer `podman run`: the nested `podman unshare`
+# must fail, and `uidmap-filecaps doctor` must exit 1 with CHECK as FAIL and OTHER (the other
+# blocked-container check) not FAIL, so a doctor that fails everything does not pass.
+check_blocked() { # STEP CHECK OTHER OPTION...
+    local step=$1 check=$2 other=$3 rc=0 ok=0 line
+    shift 3
+    local base=$work/logs/${step// /}
+    run_in_image_with "$user_a" "$image:fixed" "$base-unshare.log" "$@" -- \
+        podman unshare cat /proc/self/uid_map || rc=$?
+    # It must fail where the ids are mapped, not earlier for some unrelated reason.
+    if ((rc != 0)) && [[ -z $(normalize_map "$base-unshare.log") ]] &&
+        grep -q 'newuidmap' "$base-unshare.log"; then
+        ufc_pass "$step" "with $*: nested podman unshare fails at newuidmap (exit $rc)"
+        grep -E 'newuidmap|newgidmap' "$base-unshare.log" | head -n 2 | sed 's/^/    /' || true
+    else
+        ufc_fail "$step" "with $*: nested podman unshare should fail at newuidmap, got exit $rc"
+        show_log "$base-unshare.log"
+        ok=1
+    fi
+
+    rc=0
+    run_in_image_with "$user_a" "$image:fixed" "$base-doctor.log" "$@" -- \
+        uidmap-filecaps doctor || rc=$?
+    line=$(doctor_line "$base-doctor.log" "$check")
+    if ((rc == 1)) && [[ $line == "FAIL $check: "* ]] &&
+        [[ $(doctor_line "$base-doctor.log" "$other") != FAIL* ]]; then
+        ufc_pass "$step" "uidmap-filecaps doctor exits 1 and names $check"
+        sed 's/^/    doctor: /' "$base-doctor.log"
+    else
+        ufc_fail "$step" "uidmap-filecaps doctor: exit $rc (want 1), $check line '$line'," \
+            "$other line '$(doctor_line "$base-doctor.log" "$other")'"
+        show_log "$base-doctor.log"
+        ok=1
+    fi
+
+    rc=0
+    run_in_image_with "$user_a" "$image:fixed" "$base-doctor-json.log" "$@" -- \
+        uidmap-filecaps doctor --json || rc=$?
+    local verdict other_verdict
+    verdict=$(json_verdict "$base-doctor-json.log" "$check")
+    other_verdict=$(json_verdict "$base-doctor-json.log" "$other")
+    if ((rc == 1)) && [[ $verdict == fail && -n $other_verdict && $other_verdict != fail ]]
+    then
+        ufc_pass "$step" "uidmap-filecaps doctor --json exits 1: \"$check\" is \"fail\"," \
+            "\"$other\" is \"$other_verdict\""
+    else
+        ufc_fail "$step" "uidmap-filecaps doctor --json: exit $rc (want 1), \"$check\"" \
+            "'$verdict' (want fail), \"$other\" '$other_verdict' (want not fail)"
+        show_log "$base-doctor-json.log"
+        ok=1
+    fi
+    return $ok
+}
+
+step7() {
+    check_blocked "step 7" bounding-set no-new-privs --cap-drop setuid,setgid
+}
+
+step8() {
+    check_blocked "step 8" no-new-privs bounding-set --security-opt=no-new-privileges
+}
+
 # --- Run -----------------------------------------------------------------------------------
 user_a=ufc-e2e-a-$$
 user_b=ufc-e2e-b-$$
@@ -367,11 +461,13 @@ if timed step1; then
         timed step4 || true
         timed step5 || true
         timed step6 || true
+        timed step7 || true
+        timed step8 || true
     else
-        for n in 4 5 6; do not_run "step $n" "the image with the helper was not built"; done
+        for n in 4 5 6 7 8; do not_run "step $n" "the image with the helper was not built"; done
     fi
 else
-    for n in 2 3 4 5 6; do not_run "step $n" "no base image"; done
+    for n in 2 3 4 5 6 7 8; do not_run "step $n" "no base image"; done
 fi
 
 echo "total time before clean-up: $((SECONDS - started)) s"
