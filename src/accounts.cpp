@@ -83,14 +83,18 @@ const std::string& Accounts::group() {
     return *group_;
 }
 
+// Ids are 32 bits wide and (uid_t)-1 means "leave the owner alone" to chown; glibc skips a
+// line with a wider id. Such an id names no one: cut down to 32 bits, 4294967296 was root.
+constexpr unsigned long max_account_id = 0xfffffffe;
+
 std::optional<uid_t> Accounts::uid(std::string_view user) {
-    if (auto id = id_of_name(passwd(), user))
+    if (auto id = id_of_name(passwd(), user); id && *id <= max_account_id)
         return static_cast<uid_t>(*id);
     return std::nullopt;
 }
 
 std::optional<gid_t> Accounts::gid(std::string_view name) {
-    if (auto id = id_of_name(group(), name))
+    if (auto id = id_of_name(group(), name); id && *id <= max_account_id)
         return static_cast<gid_t>(*id);
     return std::nullopt;
 }
