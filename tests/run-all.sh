@@ -24,7 +24,7 @@ apt-get install -y -qq --no-install-recommends "${test_packages[@]}" >/dev/null
 
 # The test build carries the fault points the crash tests need; the .deb never does.
 cmake -S "$src" -B "$src/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DUFC_TEST_HOOKS=ON -DUFC_DEB_DIR="$src/build-deb" >/dev/null
+    -DUFC_TEST_HOOKS=ON -DUFC_SUITE_TESTS=ON -DUFC_DEB_DIR="$src/build-deb" >/dev/null
 cmake --build "$src/build-tests" -j"$(nproc)"
 
 ctest --test-dir "$src/build-tests" --output-on-failure --timeout 1800 "$@"
