@@ -65,7 +65,10 @@ echo "sanitizers.sh: built in $((built - start)) s"
 # The tests run the program as other users and inside user namespaces too: any of them
 # must be able to write its report here.
 chmod 1777 "$reports"
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=$([ "$leaks" = on ] && echo 1 || echo 0):detect_stack_use_after_return=1:check_initialization_order=1:log_path=$reports/asan:log_exe_name=1"
+leak_check=$([ "$leaks" = on ] && echo 1 || echo 0)
+ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=$leak_check"
+ASAN_OPTIONS+=":detect_stack_use_after_return=1:check_initialization_order=1"
+export ASAN_OPTIONS+=":log_path=$reports/asan:log_exe_name=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$reports/ubsan:log_exe_name=1"
 
 status=0

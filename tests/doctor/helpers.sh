@@ -44,7 +44,8 @@ pass "cap_setuid=ep, no setuid bit: ok on the host and nested"
 
 helper "$root" newuidmap 4755
 check_uidmap "Debian setuid, host" WARN \
-    "setuid root, built without libcap \(Debian's build\): works here, where root holds every capability"
+    "setuid root, built without libcap \(Debian's build\): works here, where root holds every\
+ capability"
 expect_line "Fix: run \`uidmap-filecaps apply --root $root\` as root" "Debian setuid, host"
 check_uidmap "Debian setuid, nested" FAIL \
     "setuid root, built without libcap .*write to uid_map failed: Operation not permitted" \

@@ -37,7 +37,8 @@ pass "no_new_privs set: FAIL no-new-privs, exit 1"
 # --- the bounding set -----------------------------------------------------------------------
 run_doctor setpriv --bounding-set=-setuid,-setgid -- --root "$root" --user alice
 expect_only_fail bounding-set "bounding set without setuid,setgid"
-expect_line '^FAIL bounding-set: CAP_SETUID and CAP_SETGID are missing .*Fix: remove --cap-drop setuid,setgid' \
+expect_line '^FAIL bounding-set: CAP_SETUID and CAP_SETGID are missing .*Fix: remove --cap-drop '\
+'setuid,setgid' \
     "bounding set without setuid,setgid"
 run_doctor setpriv --bounding-set=-setgid -- --root "$root" --user alice
 expect_only_fail bounding-set "bounding set without setgid"

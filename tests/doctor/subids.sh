@@ -32,7 +32,8 @@ with_subuid $'bob:165536:65536\n'
 run_doctor -- --root "$root" --user alice
 expect_only_fail subuid "no range for alice"
 # The suggestion is the first free 65536 ids from 100000, as useradd would pick them.
-expect_line "^FAIL subuid: alice has no subordinate uids in $subuid: .*Fix: usermod --root $root --add-subuids 100000-165535 alice$" \
+expect_line "^FAIL subuid: alice has no subordinate uids in $subuid: .*Fix: usermod --root $root\
+ --add-subuids 100000-165535 alice$" \
     "no range for alice"
 with_subuid $'bob:100000:65536\n'
 run_doctor -- --root "$root" --user alice

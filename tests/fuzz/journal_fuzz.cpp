@@ -19,7 +19,7 @@ Architecture: amd64
 Multi-Arch: foreign
 Source: shadow
 Version: 1:4.13+dfsg1-1+deb12u2
-Depends: libaudit1 (>= 1:2.2.1), libc6 (>= 2.36), libcrypt1 (>= 1:4.1.0), libpam0g (>= 0.99.7.1), libselinux1 (>= 3.1~), libsemanage2 (>= 2.0.32), libpam-modules
+Depends: libaudit1 (>= 1:2.2.1), libc6 (>= 2.36), libcrypt1 (>= 1:4.1.0), libpam-modules
 Recommends: sensible-utils
 Conffiles:
  /etc/default/useradd e03965d134c26725cbc51a57969da6c9
