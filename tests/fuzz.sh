@@ -18,13 +18,13 @@ jobs=${UFC_FUZZ_JOBS:-2}
 # libFuzzer ships in libclang-rt-14-dev, which clang only recommends; try a real link
 # rather than guessing a path that depends on the clang version.
 fuzzer_links() {
-    local out
+    local out status=0
     out=$(mktemp -d)
-    printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) '`
-        `'{ return 0; }\n' >"$out/probe.cpp"
+    cat >"$out/probe.cpp" <<'EOF'
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }
+EOF
     clang++ -fsanitize=fuzzer,address,undefined "$out/probe.cpp" -o "$out/probe" \
-        >/dev/null 2>&1
-    local status=$?
+        >/dev/null 2>&1 || status=$?
     rm -rf "$out"
     return $status
 }

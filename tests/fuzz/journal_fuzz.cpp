@@ -8,7 +8,8 @@
 
 namespace {
 
-// Two stanzas as dpkg wrote them on a Debian 12 machine, the package in question among others.
+// Two stanzas as dpkg wrote them on a Debian 12 machine (Depends cut short), the package in
+// question among others.
 constexpr std::string_view valid_status = R"(Package: passwd
 Status: install ok installed
 Priority: required
