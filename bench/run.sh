@@ -11,9 +11,9 @@
 # MAIN_PACKAGES (packages in the main root's dpkg status, 1000), UFC_BENCH_BUILD (build
 # folder, default build-bench in the source tree), BUILD_TYPE (RelWithDebInfo: -O2 -g; the
 # flags of debian/rules are added, as in the package build). Needs root: it sets file
-# capabilities and makes root-owned files. Takes 4 to 15 minutes on a shared 2-core machine, most of it callgrind running
-# dpkg-query on the 50,000-package status file. Not a test: nothing here is registered with
-# CTest.
+# capabilities and makes root-owned files. Takes 4 to 15 minutes on a shared 2-core
+# machine, most of it callgrind running dpkg-query on the 50,000-package status file.
+# Not a test: nothing here is registered with CTest.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -57,7 +57,8 @@ check_uidmap "Debian setuid, nested with CAP_SYS_ADMIN" WARN \
 pass "setuid root without libcap: WARN on the host, FAIL nested, WARN nested with CAP_SYS_ADMIN"
 
 helper "$root" newuidmap 4755 --from "$PROG"
-check_uidmap "setuid with libcap, nested" ok "setuid root, built with libcap: it switches to the caller's uid" \
+check_uidmap "setuid with libcap, nested" ok \
+    "setuid root, built with libcap: it switches to the caller's uid" \
     "${nested[@]}"
 pass "setuid root with libcap: ok, nested too"
 
@@ -81,9 +82,11 @@ pass "no mechanism, the wrong capability, a missing file: FAIL"
 # Namespaced capabilities, as a rootless image build writes them: root id 1000.
 helper "$root" newuidmap 0755 cap_setuid=ep -n 1000
 [[ $(getcap -n "$uidmap") == *rootid=1000* ]] || fail "premise: setcap -n 1000 wrote no root id"
-check_uidmap "namespaced, host" FAIL "its capability cap_setuid=ep \[rootid=1000\] is namespaced to root id 1000"
+check_uidmap "namespaced, host" FAIL \
+    "its capability cap_setuid=ep \[rootid=1000\] is namespaced to root id 1000"
 # From a namespace where uid 1000 does not exist, the kernel will not even show them.
-check_uidmap "namespaced, unmapped" FAIL "its capability is namespaced to a root id that does not exist in this namespace \(reading it gives EOVERFLOW\)" \
+check_uidmap "namespaced, unmapped" FAIL "its capability is namespaced to a root id that does\
+ not exist in this namespace \(reading it gives EOVERFLOW\)" \
     unshare --user --map-root-user
 pass "capabilities namespaced to another root id: FAIL, here and where the id is unmapped"
 
@@ -103,7 +106,8 @@ helper_ro_fix() {
 }
 helper_ro_fix
 run_doctor -- --root "$root" --user root
-expect_line "^WARN newuidmap: .*Fix: run \`uidmap-filecaps apply --root $root\` as root where this filesystem is writable" \
+expect_line "^WARN newuidmap: .*Fix: run \`uidmap-filecaps apply --root $root\` as root where\
+ this filesystem is writable" \
     "read-only /usr/bin, setuid"
 umount "$root/usr/bin"
 pass "read-only mount: named, and the fix says where to apply"

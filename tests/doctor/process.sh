@@ -106,7 +106,8 @@ pass "the user checked: --user, else SUDO_USER, else the caller"
 # subuid entry written as a uid is found.
 printf '4242:300000:65536\n' >>"$root/etc/subuid"
 run_doctor setpriv --reuid=4242 --regid=4242 --clear-groups -- --root "$root"
-expect_line "^info user: checking for 4242 \(uid 4242, gid 4242; the caller, not in $root/etc/passwd\)$" \
+expect_line "^info user: checking for 4242 \(uid 4242, gid 4242; the caller, not in\
+ $root/etc/passwd\)$" \
     "caller without a passwd entry"
 expect_line '^ok   subuid: 4242: 300000-365535 \(65536 ids\)$' "caller without a passwd entry"
 expect_line '^FAIL subgid: 4242 has no subordinate gids' "caller without a passwd entry"

@@ -60,13 +60,15 @@ pass "a range holding the user's own uid: FAIL subuid-overlap"
 with_subuid $'bob:165536:65536\nalice:130000:65536\n'
 run_doctor -- --root "$root" --user alice
 expect_rc 0 "overlapping bob"
-expect_line "^WARN subuid-overlap: 130000-195535 \(line 2\) overlaps bob's 165536-231071 \(line 1\)" \
+expect_line "^WARN subuid-overlap: 130000-195535 \(line 2\) overlaps bob's 165536-231071\
+ \(line 1\)" \
     "overlapping bob"
 pass "a range overlapping another user's: WARN subuid-overlap"
 
 with_subuid $'alice:100000:65536\nalice 200000 65536\n# a comment\n1000:300000:10\n'
 run_doctor -- --root "$root" --user alice
-expect_line "^WARN subuid: alice: 100000-165535, 300000-300009 \(65546 ids\); $subuid line 2: \"alice 200000 65536\": not owner:start:count" \
+expect_line "^WARN subuid: alice: 100000-165535, 300000-300009 \(65546 ids\); $subuid line 2:\
+ \"alice 200000 65536\": not owner:start:count" \
     "malformed line; an entry written as uid 1000"
 pass "malformed lines: WARN subuid naming the line; a uid as owner counts for that user"
 
@@ -74,7 +76,8 @@ pass "malformed lines: WARN subuid naming the line; a uid as owner counts for th
 with_subuid $'alice:100000:65536\nbob:165536:65536\n'
 run_doctor unshare --user --map-root-user -- --root "$root" --user alice
 expect_rc 1 "one-id namespace"
-expect_line "^FAIL subuid-map: inside a user namespace whose uid_map holds only 0-0, alice's own uid 1000, 100000-165535 \(line 1\) are not mapped" \
+expect_line "^FAIL subuid-map: inside a user namespace whose uid_map holds only 0-0, alice's own\
+ uid 1000, 100000-165535 \(line 1\) are not mapped" \
     "one-id namespace"
 expect_line '^FAIL subgid-map: inside a user namespace whose gid_map holds only 0-0' \
     "one-id namespace"
@@ -84,7 +87,9 @@ pass "unshare --map-root-user: FAIL subuid-map and subgid-map"
 container_map=$'0 0 1\n1 100000 65536'
 run_mapped "$container_map" -- --root "$root" --user alice
 expect_rc 1 "container map, host ranges"
-expect_line "^FAIL subuid-map: inside a user namespace whose uid_map holds only 0-65536, 100000-165535 \(line 1\) is not mapped: newuidmap cannot .*Fix: \`usermod --root $root --del-subuids 100000-165535 --add-subuids 1001-65536 alice\` " \
+expect_line "^FAIL subuid-map: inside a user namespace whose uid_map holds only 0-65536,\
+ 100000-165535 \(line 1\) is not mapped: newuidmap cannot .*Fix: \`usermod --root $root\
+ --del-subuids 100000-165535 --add-subuids 1001-65536 alice\` " \
     "container map, host ranges"
 expect_line '^FAIL subgid-map: .* is not mapped: newgidmap cannot ' "container map, host ranges"
 
