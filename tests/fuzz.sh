@@ -29,20 +29,8 @@ EOF
     return $status
 }
 
-if ! command -v clang++ >/dev/null || ! fuzzer_links; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "fuzz.sh: clang with libFuzzer is missing; install clang and libclang-rt-14-dev" >&2
-        exit 2
-    fi
-    echo "fuzz.sh: installing clang and libFuzzer (clang, libclang-rt-14-dev)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
-    fuzzer_links || {
-        echo "fuzz.sh: clang++ -fsanitize=fuzzer still does not link after installing" >&2
-        exit 2
-    }
-fi
+source "$src/tests/lib/clang.sh"
+need_clang_runtime fuzz.sh fuzzer_links || exit 2
 
 start=$(date +%s)
 # -O0 and line tables for the rest of the build, which the cli target only links: the build

@@ -43,21 +43,8 @@ probe_links() {
     command -v clang++ >/dev/null &&
         clang++ "${sanitize[@]}" "$scratch/leak.cpp" -o "$scratch/leak" >/dev/null 2>&1
 }
-if ! probe_links; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "sanitizers.sh: clang's sanitizer runtime is missing; install clang and" \
-            "libclang-rt-14-dev" >&2
-        exit 2
-    fi
-    echo "sanitizers.sh: installing clang and its sanitizer runtime (libclang-rt-14-dev)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
-    probe_links || {
-        echo "sanitizers.sh: clang++ ${sanitize[*]} still does not link after installing" >&2
-        exit 2
-    }
-fi
+source "$src/tests/lib/clang.sh"
+need_clang_runtime sanitizers.sh probe_links || exit 2
 
 # LeakSanitizer stops the process's threads with ptrace to scan their stacks; where ptrace
 # is not allowed (a container without CAP_SYS_PTRACE, Yama set to 3) it dies with "fatal
