@@ -167,19 +167,8 @@ run_mapped() {
     OUT=$(cat "$out")
 }
 
-# Re-runs the calling script in a private mount namespace, so nothing it mounts is seen
-# outside or outlives it; the scratch folder is made and removed out here. Call it first
-# thing with "$@"; inside, it returns with WORK and PROG set.
+# Call first thing with "$@"; inside the namespace it returns with WORK and PROG set.
 enter_private_mount_namespace() {
-    if [ "${UFC_DOCTOR_IN_MOUNT_NS:-}" = 1 ]; then
-        PROG=$WORK/uidmap-filecaps
-        return 0
-    fi
-    unshare --mount --propagation private true 2>/dev/null ||
-        skip "cannot make a mount namespace here (no CAP_SYS_ADMIN?)"
-    make_work
-    local status=0
-    UFC_DOCTOR_IN_MOUNT_NS=1 WORK=$WORK \
-        unshare --mount --propagation private -- bash "$0" "$@" || status=$?
-    exit "$status"
+    in_private_mount_namespace make_work "$@"
+    PROG=$WORK/uidmap-filecaps
 }

@@ -29,22 +29,9 @@ make_workdir() {
     rm "$WORK/.probe"
 }
 
-# Re-runs the calling script inside a private mount namespace, so that nothing it mounts
-# is seen outside or outlives it. The scratch folder is made out here and removed out here,
-# after the namespace and every mount in it are gone, so a failing test leaves nothing.
-# Call it first thing with "$@"; inside, WORK is set and the call returns.
+# Call first thing with "$@"; inside the namespace, WORK is set and the call returns.
 enter_private_mount_namespace() {
-    if [ "${UFC_IN_PRIVATE_MOUNT_NS:-}" = 1 ]; then
-        return 0
-    fi
-    command -v unshare >/dev/null || skip_or_fail "unshare (util-linux) is not installed"
-    unshare --mount --propagation private true 2>/dev/null ||
-        skip "cannot make a mount namespace here (no CAP_SYS_ADMIN?)"
-    make_workdir
-    local status=0
-    UFC_IN_PRIVATE_MOUNT_NS=1 WORK=$WORK \
-        unshare --mount --propagation private -- bash "$0" "$@" || status=$?
-    exit "$status"
+    in_private_mount_namespace make_workdir "$@"
 }
 
 # A root as Debian ships uidmap: both files 4755 root:root without capabilities.

@@ -62,3 +62,23 @@ install_setuid() {
 
 mode_of() { stat -c '%a %U:%G' "$1"; }
 caps_of() { getcap "$1" | awk '{print $2}'; }
+
+# in_private_mount_namespace MAKE_WORK "$@": re-runs the calling script in a private mount
+# namespace, so nothing it mounts is seen outside or outlives it. MAKE_WORK (a function that
+# sets WORK and a trap removing it) runs out here, so the scratch folder is removed after the
+# namespace and every mount in it are gone. Inside, WORK is set and the call returns.
+in_private_mount_namespace() {
+    local make_work=$1
+    shift
+    if [ "${UFC_IN_PRIVATE_MOUNT_NS:-}" = 1 ]; then
+        return 0
+    fi
+    command -v unshare >/dev/null || skip_or_fail "unshare (util-linux) is not installed"
+    unshare --mount --propagation private true 2>/dev/null ||
+        skip "cannot make a mount namespace here (no CAP_SYS_ADMIN?)"
+    "$make_work"
+    local status=0
+    UFC_IN_PRIVATE_MOUNT_NS=1 WORK=$WORK \
+        unshare --mount --propagation private -- bash "$0" "$@" || status=$?
+    exit "$status"
+}
