@@ -332,6 +332,7 @@ int run_status(const Options& options) {
     Goal goal = ctx.settings.enable ? Goal::apply : Goal::restore;
     bool all_ok = true;
     std::vector<StatusRow> rows;
+    std::string reported_error; // the query is cached: say its error once, not per file
     for (const WatchedFile& w : builtin_watched()) {
         StatusRow row;
         row.path = w.path;
@@ -342,7 +343,9 @@ int run_status(const Options& options) {
             row.state = pkg.state.abbrev;
             row.status = pkg.state.status;
         } else {
-            ctx.log->error("{}", pkg.error);
+            if (pkg.error != reported_error)
+                ctx.log->error("{}", pkg.error);
+            reported_error = pkg.error;
             row.version = row.state = row.status = "?";
             all_ok = false;
         }
@@ -354,7 +357,9 @@ int run_status(const Options& options) {
         row.verdict = to_string(verdict);
         row.reason = !err.empty() ? err : f.why;
         row.has_override = wanted.override.has_value();
-        if (f.presence == Presence::present || f.presence == Presence::unsafe) {
+        // A file refused for a directory on its way was never looked at: no values to show.
+        // Any file that was stat'ed has a file type in its mode.
+        if (f.presence == Presence::present || (f.mode & S_IFMT) != 0) {
             row.mode = mode_text(f.mode);
             row.owner = ctx.accounts.user_name(f.uid);
             row.group = ctx.accounts.group_name(f.gid);

@@ -106,3 +106,18 @@ pass "disabled by the administrator: setuid is wanted"
 run_prog status --bogus --root "$root"
 expect_rc 2 "status with an unknown option"
 pass "usage error: exit 2"
+
+# A file behind an unsafe directory was never looked at: its row shows no made-up mode,
+# owner or capabilities. And a package database that cannot be read is said once, not
+# once per watched file (the query is made once).
+odd=$WORK/odd
+install -d -m 0755 "$odd" "$odd/real" "$odd/real/bin"
+ln -s real "$odd/usr"
+run_prog status --root "$odd" --json
+expect_rc 1 "status behind a symlinked /usr"
+jq -e '[.files[] | .verdict == "refused" and .mode == "-" and .owner == "-"
+        and .capabilities == "-"] | all' <<<"$OUT" >/dev/null ||
+    fail "refused rows behind a symlinked /usr show values: $OUT"
+errors=$(grep -c 'var/lib/dpkg/status' <<<"$ERR" || true)
+[ "$errors" -eq 1 ] || fail "the database error was logged $errors times: $ERR"
+pass "refused behind an unsafe directory: no values shown; database error said once"
